@@ -19,6 +19,27 @@ const settingsSchema = z.object({
   }),
   STS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(5).default(3),
   STS_ENDPOINT_URL: z.union([z.literal(''), z.url()]).default(''),
+  WEB_IDENTITY_MODE: z.enum(['broker', 'pass-through']).default('broker'),
+  BROKER_ISSUER: z.union([z.literal(''), z.url()]).default('')
+    .refine((url) => url === '' || /^https:\/\/|^http:\/\/(127\.0\.0\.1|localhost)[:/]/
+      .test(url), 'must be an https URL (http only on the loopback)')
+    .transform((url) => url.replace(/\/+$/, '')),
+  BROKER_AUDIENCE: z.string().min(1).default('sts.amazonaws.com'),
+  BROKER_KMS_KEY_IDS: z.string().default(''),
+  BROKER_KEY_FILE: z.string().default(''),
+  BROKER_TOKEN_LIFETIME_SECONDS: z.coerce.number().int().min(60).max(900)
+    .default(300),
+}).superRefine((env, context) => {
+  if (env.WEB_IDENTITY_MODE !== 'broker') return;
+  if (!env.BROKER_ISSUER) {
+    context.addIssue({ code: 'custom', path: ['BROKER_ISSUER'], message:
+      'is required in broker mode: the public URL of this API' });
+  }
+  if (!env.BROKER_KMS_KEY_IDS === !env.BROKER_KEY_FILE) {
+    context.addIssue({ code: 'custom', path: ['BROKER_KMS_KEY_IDS'], message:
+      'or BROKER_KEY_FILE (development only) must be set, not both, in ' +
+      'broker mode' });
+  }
 });
 
 type Settings = {
@@ -31,6 +52,16 @@ type Settings = {
   stsMaxAttempts: number;
   /** Empty: the SDK's regional endpoint for AWS_REGION. */
   stsEndpointUrl: string | undefined;
+  webIdentityMode: 'broker' | 'pass-through';
+  broker: {
+    issuer: string;
+    audience: string;
+    /** KMS key ids or ARNs; the first signs, all are published. */
+    kmsKeyIds: string[];
+    /** A PEM private key file, instead of KMS, for development. */
+    keyFile: string | undefined;
+    lifetimeSeconds: number;
+  };
 };
 
 /** Thrown when a setting is wrong; the message names it and the fix. */
@@ -63,6 +94,15 @@ function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     tokenFingerprintKey: values.TOKEN_FINGERPRINT_KEY,
     stsMaxAttempts: values.STS_MAX_ATTEMPTS,
     stsEndpointUrl: values.STS_ENDPOINT_URL || undefined,
+    webIdentityMode: values.WEB_IDENTITY_MODE,
+    broker: {
+      issuer: values.BROKER_ISSUER,
+      audience: values.BROKER_AUDIENCE,
+      kmsKeyIds: values.BROKER_KMS_KEY_IDS.split(',').map((id) => id.trim())
+        .filter(Boolean),
+      keyFile: values.BROKER_KEY_FILE || undefined,
+      lifetimeSeconds: values.BROKER_TOKEN_LIFETIME_SECONDS,
+    },
   };
 }
 

@@ -11,8 +11,9 @@ import type { CredentialResponse } from './credential-response.js';
 
 /**
  * POST /v1/credentials, top to bottom: verify the caller's Entra token,
- * find the grant for the requested target, assume its role, sign the
- * database token, answer. The audit trail learns each step as it happens,
+ * find the grant for the requested target, choose the web identity for STS
+ * (the broker's own token, or the caller's in pass-through mode), assume
+ * the granted role, sign the database token, answer. The audit trail learns each step as it happens,
  * so a refusal at any step is audited with everything known by then.
  */
 async function issueCredentials(
@@ -35,7 +36,11 @@ async function issueCredentials(
     session_name: sessionName,
   });
 
-  const session = await assumeGrantRole(runtime.sts, token, grant, sessionName);
+  const identity = await runtime.webIdentity(caller, grant, token);
+  audit.record({ web_identity_jti: identity.jti });
+
+  const session = await assumeGrantRole(runtime.sts, identity.token, grant,
+    sessionName);
   audit.record({ sts_request_id: session.stsRequestId });
 
   const dbToken = await signDbToken(session, grant.target, grant.dbUser);

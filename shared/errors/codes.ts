@@ -85,10 +85,20 @@ const errorCodes = {
     title: 'The tenant signing keys could not be fetched.',
     retryAfterSeconds: 5,
   },
+  broker_key_unavailable: {
+    status: 503,
+    title: 'The broker signing key could not be used.',
+    retryAfterSeconds: 2,
+  },
   sts_unavailable: {
     status: 503,
     title: 'STS is unavailable or throttling.',
     retryAfterSeconds: 2,
+  },
+
+  not_found: {
+    status: 404,
+    title: 'No such resource.',
   },
 
   internal_error: { status: 500, title: 'An unexpected error occurred.' },

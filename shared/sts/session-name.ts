@@ -18,7 +18,11 @@ function roleSessionName(caller: Caller): string {
   const room = maxLength - caller.objectId.length - 1;
   // A UPN too long to fit keeps its readable part, the name before the @.
   const fitting = hint.length > room ? (hint.split('@')[0] ?? '') : hint;
-  const trimmed = fitting.slice(0, room).replace(/[.@=,+-]+$/, '');
+  // Still too long: cut, then drop the part-word the cut left behind.
+  const cut = fitting.length > room
+    ? fitting.slice(0, room).replace(/[._-][^._-]*$/, '')
+    : fitting;
+  const trimmed = cut.replace(/[.@=,+-]+$/, '');
   return trimmed ? `${trimmed}.${caller.objectId}` : caller.objectId;
 }
 

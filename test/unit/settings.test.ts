@@ -5,7 +5,12 @@ const key = 'k'.repeat(32);
 
 describe('readSettings', () => {
   it('applies defaults', () => {
-    expect(readSettings({ TOKEN_FINGERPRINT_KEY: key })).toEqual({
+    expect(readSettings({
+      TOKEN_FINGERPRINT_KEY: key,
+      BROKER_ISSUER: 'https://auth.example.com/',
+      BROKER_KMS_KEY_IDS: 'arn:aws:kms:eu-west-1:111122223333:key/new, ' +
+        'arn:aws:kms:eu-west-1:111122223333:key/old',
+    })).toEqual({
       mappingFile: 'config/mapping.yaml',
       entraAuthorityHost: 'https://login.microsoftonline.com',
       clockSkewSeconds: 60,
@@ -14,12 +19,47 @@ describe('readSettings', () => {
       tokenFingerprintKey: key,
       stsMaxAttempts: 3,
       stsEndpointUrl: undefined,
+      webIdentityMode: 'broker',
+      broker: {
+        issuer: 'https://auth.example.com',
+        audience: 'sts.amazonaws.com',
+        kmsKeyIds: [
+          'arn:aws:kms:eu-west-1:111122223333:key/new',
+          'arn:aws:kms:eu-west-1:111122223333:key/old',
+        ],
+        keyFile: undefined,
+        lifetimeSeconds: 300,
+      },
     });
+  });
+
+  it('requires an issuer and one key source in broker mode', () => {
+    expect(() => readSettings({ TOKEN_FINGERPRINT_KEY: key })).toThrow(
+      /BROKER_ISSUER: is required in broker mode.*BROKER_KMS_KEY_IDS: or BROKER_KEY_FILE/,
+    );
+    expect(() => readSettings({
+      TOKEN_FINGERPRINT_KEY: key, BROKER_ISSUER: 'https://a.example',
+      BROKER_KMS_KEY_IDS: 'k', BROKER_KEY_FILE: 'f.pem',
+    })).toThrow(/not both/);
+  });
+
+  it('refuses a plain-http issuer off the loopback', () => {
+    expect(() => readSettings({
+      TOKEN_FINGERPRINT_KEY: key, BROKER_ISSUER: 'http://auth.example.com',
+      BROKER_KEY_FILE: 'f.pem',
+    })).toThrow(/BROKER_ISSUER: must be an https URL/);
+  });
+
+  it('needs no broker settings in pass-through mode', () => {
+    expect(readSettings({
+      TOKEN_FINGERPRINT_KEY: key, WEB_IDENTITY_MODE: 'pass-through',
+    }).webIdentityMode).toBe('pass-through');
   });
 
   it('names each wrong variable', () => {
     expect(() => readSettings({
       TOKEN_FINGERPRINT_KEY: 'short',
+      WEB_IDENTITY_MODE: 'pass-through',
       TOKEN_CLOCK_SKEW_SECONDS: '900',
       ENTRA_AUTHORITY_HOST: 'not a url',
     })).toThrow(/ENTRA_AUTHORITY_HOST.*TOKEN_CLOCK_SKEW_SECONDS.*TOKEN_FINGERPRINT_KEY: must be at least 32/);
@@ -28,6 +68,7 @@ describe('readSettings', () => {
   it('trims a trailing slash from the authority host', () => {
     expect(readSettings({
       TOKEN_FINGERPRINT_KEY: key,
+      WEB_IDENTITY_MODE: 'pass-through',
       ENTRA_AUTHORITY_HOST: 'http://127.0.0.1:4010/',
     }).entraAuthorityHost).toBe('http://127.0.0.1:4010');
   });
