@@ -55,7 +55,7 @@ try {
   say('   STS saw the broker\'s own token, not alice\'s Entra token:');
   say(`   sub ${call?.userIdentity.userName}, source identity ` +
     `${call?.responseElements?.sourceIdentity}, tags ` +
-    `${JSON.stringify(call?.requestParameters.principalTags)}`);
+    `${JSON.stringify(call?.requestParameters?.principalTags)}`);
   say();
   say('   Use it with psql (the password goes in the environment, never on the command line):');
   say(`   curl -so ${connection.region}-bundle.pem ${connection.tls.caBundleUrl}`);
