@@ -150,7 +150,7 @@ describe('the API under serverless-offline', () => {
     const sessions = stack.sts.trail.filter((event) => !event.errorCode);
     expect(sessions.length).toBeGreaterThanOrEqual(3);
     for (const session of sessions) {
-      const rule = session.userIdentity.userName.replace('rule/', '');
+      const rule = String(session.userIdentity.userName).replace('rule/', '');
       expect(session.requestParameters?.principalTags).toMatchObject({ rule });
       expect(session.responseElements?.sourceIdentity).toMatch(/^[\w+=,.@-]{2,64}$/);
     }
