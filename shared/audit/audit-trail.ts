@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { ErrorCode } from '../errors/codes.js';
 import type { Caller } from '../identity/caller.js';
+import { recordOutcome } from '../telemetry/metrics.js';
 import type { AuditEvent, AuditFields } from './audit-event.js';
 
 /**
@@ -54,6 +55,7 @@ class AuditTrail {
       duration_ms: Math.round(performance.now() - this.#startedAt),
     };
     logger.info({ message: event.event, ...event });
+    recordOutcome(event);
     return event;
   }
 }

@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
@@ -10,9 +11,11 @@ import type {
 } from 'aws-lambda';
 import { AuditTrail } from '../audit/audit-trail.js';
 import { fingerprintToken } from '../audit/audit-event.js';
+import { unverifiedTokenHints } from '../audit/unverified-hints.js';
 import { ApiError } from '../errors/api-error.js';
 import { bearerToken } from './bearer-token.js';
 import { problemResponse } from './problem.js';
+import { metrics } from '../telemetry/metrics.js';
 
 /** What a route's handler gets: the parsed body, the token, the trail. */
 interface RouteRequest {
@@ -48,6 +51,7 @@ function httpRoute(options: RouteOptions) {
   const handler = middy<APIGatewayProxyEventV2,
     APIGatewayProxyStructuredResultV2, Error, RouteContext>()
     .use(injectLambdaContext(options.logger, { resetKeys: true }))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .use(answersAndAudit(options))
     .use(httpHeaderNormalizer());
   if (options.jsonBody) handler.use(bodyLimit()).use(httpJsonBodyParser());
@@ -96,11 +100,13 @@ function answersAndAudit(options: RouteOptions): middy.MiddlewareObj<
       const error = asApiError(request.error, options.logger);
       const requestId = request.event.requestContext?.requestId ?? '';
       request.response = problemResponse(error, requestId);
-      request.context.audit?.record(
-        error.extensions.stsErrorCode
+      request.context.audit?.record({
+        ...(error.extensions.stsErrorCode
           ? { sts_error_code: String(error.extensions.stsErrorCode) }
-          : {},
-      );
+          : {}),
+        ...unverifiedTokenHints(error.code,
+          request.event.headers?.authorization),
+      });
       request.context.audit?.write(
         options.logger,
         request.response.statusCode ?? 500,

@@ -1,5 +1,6 @@
-import { createRemoteJWKSet } from 'jose';
+import { createRemoteJWKSet, customFetch } from 'jose';
 import type { JWTVerifyGetKey } from 'jose';
+import { countedJwksFetch } from '../telemetry/upstream-metrics.js';
 
 interface KeySetOptions {
   /** e.g. https://login.microsoftonline.com (ENTRA_AUTHORITY_HOST). */
@@ -36,6 +37,7 @@ class TenantKeySets {
         cooldownDuration: this.#options.cooldownSeconds * 1000,
         timeoutDuration: this.#options.timeoutMs,
         cacheMaxAge: 24 * 60 * 60 * 1000,
+        [customFetch]: countedJwksFetch(),
       });
       this.#sets.set(tenantId, keys);
     }
