@@ -174,8 +174,8 @@ function checkGrantType(form: URLSearchParams): void {
       code: 70003,
       message:
         `The app requested an unsupported grant type '${grantType}'. ` +
-        'The Entra stand-in issues tokens only for client_credentials; use POST /_dev/token ' +
-        'for user tokens.',
+        'The Entra stand-in grants client_credentials, device_code, authorization_code and ' +
+        'refresh_token; POST /_dev/token mints any other token.',
     });
   }
 }

@@ -1,6 +1,6 @@
 /**
- * The stand-in's HTTP surface: Entra's discovery, key and token paths, plus
- * two developer routes under `/_dev`. Each request is answered from the shared
+ * The stand-in's HTTP surface: Entra's discovery, key, token, device-code
+ * and authorize paths, plus developer routes under `/_dev`. Each request is answered from the shared
  * state the server owns; whatever a client sends, it gets a JSON reply and
  * the process keeps running.
  */
@@ -17,6 +17,15 @@ import { BodyTooLargeError, mediaType, readBody, sendJson } from './http-message
 import { v2Issuer } from './issuers.js';
 import { publishKeys } from './signing-keys.js';
 import type { KeyRing } from './signing-keys.js';
+import {
+  approveDeviceCode,
+  authorizePage,
+  completeAuthorization,
+  deviceLoginPage,
+  sendPage,
+} from './sign-in-pages.js';
+import type { SignInStore } from './sign-in-store.js';
+import { answerDeviceCodeRequest, answerUserGrant } from './user-grants.js';
 
 /** How key endpoints misbehave on purpose: an HTTP status, or no answer at all. */
 type JwksFault = null | { readonly status: number } | 'hang';
@@ -25,6 +34,7 @@ type JwksFault = null | { readonly status: number } | 'hang';
 interface StandInState {
   readonly directory: Directory;
   readonly keys: KeyRing;
+  readonly signIns: SignInStore;
   baseUrl: string;
   jwksFault: JwksFault;
   readonly stats: { jwksRequests: number };
@@ -121,16 +131,79 @@ function tokenEndpoint(endpoint: 'v1' | 'v2'): Handler {
 
     const body = await readBody(request);
     const isForm = mediaType(request) === 'application/x-www-form-urlencoded';
-    const reply = await answerTokenRequest(state.directory, state.keys, {
+    const tokenRequest = {
       endpoint,
       tenant,
       form: new URLSearchParams(isForm ? body.toString('utf8') : ''),
       authorization: request.headers.authorization,
       correlationId: correlationIdOf(request),
-    });
+    };
+    const reply =
+      (await answerUserGrant(state.directory, state.keys, state.signIns, tokenRequest)) ??
+      (await answerTokenRequest(state.directory, state.keys, tokenRequest));
     sendJson(response, reply.status, reply.body);
   };
 }
+
+/** A tenant named by a path, where `common` is not accepted. */
+function realTenantOrReply(
+  state: StandInState,
+  request: IncomingMessage,
+  response: ServerResponse,
+  segment: string,
+): Tenant | undefined {
+  const tenant = tenantOrReply(state, request, response, segment);
+  if (tenant !== 'common') return tenant;
+  const reply = entraError(tenantNotFound(segment), correlationIdOf(request));
+  sendJson(response, reply.status, reply.body);
+  return undefined;
+}
+
+const deviceCode: Handler = async (state, request, response, [segment = '']) => {
+  const tenant = realTenantOrReply(state, request, response, segment);
+  if (tenant === undefined) return;
+  const body = await readBody(request);
+  const isForm = mediaType(request) === 'application/x-www-form-urlencoded';
+  const reply = answerDeviceCodeRequest(state.directory, state.signIns, state.baseUrl, tenant,
+    new URLSearchParams(isForm ? body.toString('utf8') : ''), correlationIdOf(request));
+  sendJson(response, reply.status, reply.body);
+};
+
+const authorize: Handler = (state, request, response, [segment = '']) => {
+  const tenant = realTenantOrReply(state, request, response, segment);
+  if (tenant === undefined) return;
+  const query = new URL(request.url ?? '/', 'http://stand-in.invalid').searchParams;
+  sendPage(response, authorizePage(state.directory, state.signIns, tenant, query));
+};
+
+/** A developer form, sent as a browser form or as JSON; values as strings. */
+async function formInput(request: IncomingMessage): Promise<Record<string, string>> {
+  const text = (await readBody(request)).toString('utf8');
+  if (mediaType(request) === 'application/json') {
+    try {
+      const parsed = JSON.parse(text) as unknown;
+      if (typeof parsed !== 'object' || parsed === null) return {};
+      return Object.fromEntries(Object.entries(parsed).map(([key, value]) => [key, String(value)]));
+    } catch {
+      return {};
+    }
+  }
+  return Object.fromEntries(new URLSearchParams(text));
+}
+
+const devAuthorize: Handler = async (state, request, response) => {
+  sendPage(response, completeAuthorization(state.directory, state.signIns,
+    await formInput(request)));
+};
+
+const devDeviceLogin: Handler = (state, _request, response) => {
+  sendPage(response, deviceLoginPage(state.directory));
+};
+
+const devApproveDeviceCode: Handler = async (state, request, response) => {
+  sendPage(response, approveDeviceCode(state.directory, state.signIns,
+    await formInput(request)));
+};
 
 const devToken: Handler = async (state, request, response) => {
   const body = await readBody(request);
@@ -184,6 +257,11 @@ const ROUTES: readonly Route[] = [
   { method: 'GET', path: ['*', 'discovery', 'keys'], handle: keySet(1) },
   { method: 'POST', path: ['*', 'oauth2', 'v2.0', 'token'], handle: tokenEndpoint('v2') },
   { method: 'POST', path: ['*', 'oauth2', 'token'], handle: tokenEndpoint('v1') },
+  { method: 'POST', path: ['*', 'oauth2', 'v2.0', 'devicecode'], handle: deviceCode },
+  { method: 'GET', path: ['*', 'oauth2', 'v2.0', 'authorize'], handle: authorize },
+  { method: 'POST', path: ['_dev', 'authorize'], handle: devAuthorize },
+  { method: 'GET', path: ['_dev', 'devicelogin'], handle: devDeviceLogin },
+  { method: 'POST', path: ['_dev', 'devicecode', 'approve'], handle: devApproveDeviceCode },
   { method: 'POST', path: ['_dev', 'token'], handle: devToken },
   { method: 'GET', path: ['_dev', 'directory'], handle: devDirectory },
 ];

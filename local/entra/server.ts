@@ -12,6 +12,7 @@ import { loadDirectory } from './directory.js';
 import type { Directory } from './directory.js';
 import { createRequestListener } from './routes.js';
 import type { JwksFault, StandInState } from './routes.js';
+import { createSignInStore } from './sign-in-store.js';
 import { createKeyRing } from './signing-keys.js';
 
 /** Where and with what directory to start. */
@@ -62,6 +63,7 @@ async function startEntraStandIn(options: EntraStandInOptions = {}): Promise<Ent
   const state: StandInState = {
     directory,
     keys: await createKeyRing(),
+    signIns: createSignInStore(),
     baseUrl: '',
     jwksFault: null,
     stats: { jwksRequests: 0 },

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The environment variables the functions read, all in one place. They are
@@ -19,6 +19,8 @@ const settingsSchema = z.object({
   }),
   STS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(5).default(3),
   STS_ENDPOINT_URL: z.union([z.literal(''), z.url()]).default(''),
+  STS_SESSION_CACHE_SIZE: z.coerce.number().int().min(0).max(100_000)
+    .default(1000),
   WEB_IDENTITY_MODE: z.enum(['broker', 'pass-through']).default('broker'),
   BROKER_ISSUER: z.union([z.literal(''), z.url()]).default('')
     .refine((url) => url === '' || /^https:\/\/|^http:\/\/(127\.0\.0\.1|localhost)[:/]/
@@ -52,6 +54,8 @@ type Settings = {
   stsMaxAttempts: number;
   /** Empty: the SDK's regional endpoint for AWS_REGION. */
   stsEndpointUrl: string | undefined;
+  /** STS sessions kept per warm function (least recently used go); 0: none. */
+  stsSessionCacheSize: number;
   webIdentityMode: 'broker' | 'pass-through';
   broker: {
     issuer: string;
@@ -94,6 +98,7 @@ function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     tokenFingerprintKey: values.TOKEN_FINGERPRINT_KEY,
     stsMaxAttempts: values.STS_MAX_ATTEMPTS,
     stsEndpointUrl: values.STS_ENDPOINT_URL || undefined,
+    stsSessionCacheSize: values.STS_SESSION_CACHE_SIZE,
     webIdentityMode: values.WEB_IDENTITY_MODE,
     broker: {
       issuer: values.BROKER_ISSUER,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ApiError } from '../errors/api-error.js';
 
 const credentialRequestSchema = z.strictObject({

@@ -1,6 +1,7 @@
 import { assumeGrantRole } from '../sts/assume-grant-role.js';
 import { selectGrant } from '../grants/grants-for.js';
 import { signDbToken } from '../rds/sign-db-token.js';
+import { sessionKey } from '../sts/session-cache.js';
 import { roleSessionName } from '../sts/session-name.js';
 import { verifyEntraToken } from '../identity/verify-entra-token.js';
 import type { RouteRequest } from '../http/route.js';
@@ -13,8 +14,10 @@ import type { CredentialResponse } from './credential-response.js';
  * POST /v1/credentials, top to bottom: verify the caller's Entra token,
  * find the grant for the requested target, choose the web identity for STS
  * (the broker's own token, or the caller's in pass-through mode), assume
- * the granted role, sign the database token, answer. The audit trail learns each step as it happens,
- * so a refusal at any step is audited with everything known by then.
+ * the granted role, sign the database token, answer. A session kept from
+ * an earlier request for the same caller and grant skips the web identity
+ * and STS. The audit trail learns each step as it happens, so a refusal at
+ * any step is audited with everything known by then.
  */
 async function issueCredentials(
   runtime: Runtime,
@@ -36,12 +39,16 @@ async function issueCredentials(
     session_name: sessionName,
   });
 
-  const identity = await runtime.webIdentity(caller, grant, token);
-  audit.record({ web_identity_jti: identity.jti });
+  const key = sessionKey({ mode: runtime.settings.webIdentityMode, caller,
+    grant, sessionName });
+  const { session, cache } = await runtime.sessions.session(key, async () => {
+    audit.record({ sts_cache: 'miss' });
+    const identity = await runtime.webIdentity(caller, grant, token);
+    audit.record({ web_identity_jti: identity.jti });
 
-  const session = await assumeGrantRole(runtime.sts, identity.token, grant,
-    sessionName);
-  audit.record({ sts_request_id: session.stsRequestId });
+    return assumeGrantRole(runtime.sts, identity.token, grant, sessionName);
+  });
+  audit.record({ sts_cache: cache, sts_request_id: session.stsRequestId });
 
   const dbToken = await signDbToken(session, grant.target, grant.dbUser);
   audit.record({ expires_at: dbToken.expiresAt.toISOString() });

@@ -55,6 +55,9 @@ beforeAll(async () => {
     TOKEN_FINGERPRINT_KEY: 'flow-test-fingerprint-key-0123456789',
     // Broker mode has flow tests of its own; these run pass-through.
     WEB_IDENTITY_MODE: 'pass-through',
+    // These tests count STS calls per request; the session cache has its
+    // own flow tests (test/flow/session-cache.test.ts).
+    STS_SESSION_CACHE_SIZE: '0',
     POWERTOOLS_SERVICE_NAME: 'aurora-aad',
   });
   credentials = (await import('../../functions/credentials.js')).handler as unknown as Handler;

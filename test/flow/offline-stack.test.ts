@@ -15,8 +15,8 @@ beforeAll(async () => {
   stack = await startLocalStack({
     entraPort: 0,
     stsPort: 0,
-    apiPort: 43110,
-    lambdaPort: 43112,
+    apiPort: 43120,
+    lambdaPort: 43122,
     isolate: true,
     onApiLine: (line) => apiLines.push(line),
   });

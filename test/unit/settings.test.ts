@@ -19,6 +19,7 @@ describe('readSettings', () => {
       tokenFingerprintKey: key,
       stsMaxAttempts: 3,
       stsEndpointUrl: undefined,
+      stsSessionCacheSize: 1000,
       webIdentityMode: 'broker',
       broker: {
         issuer: 'https://auth.example.com',
