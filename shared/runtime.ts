@@ -74,6 +74,12 @@ function createRuntime(
     // STS_ENDPOINT_URL names another (the local stack's stand-in).
     sts: overrides.sts ?? new STSClient({
       maxAttempts: settings.stsMaxAttempts,
+      // A hung STS must fail the request in time to answer and audit it.
+      requestHandler: {
+        connectionTimeout: settings.stsTimeoutMs,
+        requestTimeout: settings.stsTimeoutMs,
+        throwOnRequestTimeout: true,
+      },
       ...(settings.stsEndpointUrl ? { endpoint: settings.stsEndpointUrl } : {}),
     }),
     sessions: overrides.sessions ??

@@ -18,6 +18,7 @@ const settingsSchema = z.object({
     message: 'must be at least 32 characters of secret material',
   }),
   STS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(5).default(3),
+  STS_TIMEOUT_MS: z.coerce.number().int().min(100).max(10_000).default(2_000),
   STS_ENDPOINT_URL: z.union([z.literal(''), z.url()]).default(''),
   STS_SESSION_CACHE_SIZE: z.coerce.number().int().min(0).max(100_000)
     .default(1000),
@@ -52,6 +53,8 @@ type Settings = {
   jwksTimeoutMs: number;
   tokenFingerprintKey: string;
   stsMaxAttempts: number;
+  /** Per attempt; attempts times this must fit the function's timeout. */
+  stsTimeoutMs: number;
   /** Empty: the SDK's regional endpoint for AWS_REGION. */
   stsEndpointUrl: string | undefined;
   /** STS sessions kept per warm function (least recently used go); 0: none. */
@@ -97,6 +100,7 @@ function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     jwksTimeoutMs: values.JWKS_TIMEOUT_MS,
     tokenFingerprintKey: values.TOKEN_FINGERPRINT_KEY,
     stsMaxAttempts: values.STS_MAX_ATTEMPTS,
+    stsTimeoutMs: values.STS_TIMEOUT_MS,
     stsEndpointUrl: values.STS_ENDPOINT_URL || undefined,
     stsSessionCacheSize: values.STS_SESSION_CACHE_SIZE,
     webIdentityMode: values.WEB_IDENTITY_MODE,

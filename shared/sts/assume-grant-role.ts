@@ -1,6 +1,7 @@
 import { AssumeRoleWithWebIdentityCommand } from '@aws-sdk/client-sts';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { ApiError } from '../errors/api-error.js';
+import { timeStsCall } from '../telemetry/upstream-metrics.js';
 import type { Grant } from '../grants/grants-for.js';
 import { sessionPolicy } from './session-policy.js';
 
@@ -42,7 +43,7 @@ async function assumeGrantRole(
 
   let answer;
   try {
-    answer = await sts.send(command);
+    answer = await timeStsCall(() => sts.send(command));
   } catch (error) {
     throw stsError(error, grant.roleArn);
   }

@@ -55,6 +55,7 @@ beforeAll(async () => {
     TOKEN_FINGERPRINT_KEY: 'flow-test-fingerprint-key-0123456789',
     // Broker mode has flow tests of its own; these run pass-through.
     WEB_IDENTITY_MODE: 'pass-through',
+    STS_TIMEOUT_MS: '300',
     // These tests count STS calls per request; the session cache has its
     // own flow tests (test/flow/session-cache.test.ts).
     STS_SESSION_CACHE_SIZE: '0',
@@ -284,6 +285,27 @@ describe('POST /v1/credentials', () => {
     expect(theOnlyAuditEvent()).toMatchObject({
       event: 'credential.error', reason_code: 'sts_unavailable',
     });
+  });
+
+  it('answers 503 when STS hangs, within the attempts\' timeouts', async () => {
+    sts.injectFault({ kind: 'hang', count: 3 });
+
+    const { response, body } = await post(await tokenFor({ user: 'bob' }),
+      { target: 'orders-prod' });
+
+    expect(response.statusCode).toBe(503);
+    expect(body.code).toBe('sts_unavailable');
+    expect(theOnlyAuditEvent()).toMatchObject({ reason_code: 'sts_unavailable' });
+  });
+
+  it('answers 503 when STS drops the connection', async () => {
+    sts.injectFault({ kind: 'reset', count: 3 });
+
+    const { response, body } = await post(await tokenFor({ user: 'bob' }),
+      { target: 'orders-prod' });
+
+    expect(response.statusCode).toBe(503);
+    expect(body.code).toBe('sts_unavailable');
   });
 
   it('recovers from one throttled STS answer by retrying', async () => {

@@ -18,6 +18,7 @@ describe('readSettings', () => {
       jwksTimeoutMs: 3000,
       tokenFingerprintKey: key,
       stsMaxAttempts: 3,
+      stsTimeoutMs: 2000,
       stsEndpointUrl: undefined,
       stsSessionCacheSize: 1000,
       webIdentityMode: 'broker',
