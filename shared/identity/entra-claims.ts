@@ -147,8 +147,10 @@ function checkTokenKind(
     groups: stringList(claims.groups) ?? [],
     appRoles: roles ?? [],
     scopes: scopes ?? [],
-    groupsOverage: claims.groups === undefined &&
-      typeof names === 'object' && names !== null && 'groups' in names,
+    // Entra marks overage with _claim_names/_claim_sources, or with
+    // hasgroups in tokens from the implicit flow.
+    groupsOverage: claims.groups === undefined && (claims.hasgroups === true ||
+      (typeof names === 'object' && names !== null && 'groups' in names)),
   };
 }
 

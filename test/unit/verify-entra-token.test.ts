@@ -116,6 +116,15 @@ describe('verifyEntraToken accepts', () => {
     expect(caller.groups).toEqual([]);
   });
 
+  it('an implicit-flow token with hasgroups, flagged as overage', async () => {
+    const caller = await verifyEntraToken(await entra.issueToken({
+      user: 'alice', extraClaims: { groups: null, hasgroups: true },
+    }), options);
+
+    expect(caller.groupsOverage).toBe(true);
+    expect(caller.groups).toEqual([]);
+  });
+
   it('a token within the clock skew of expiry', async () => {
     const now = Math.floor(Date.now() / 1000);
     const caller = await verifyEntraToken(await entra.issueToken({
