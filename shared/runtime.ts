@@ -101,7 +101,15 @@ function brokerKeys(settings: Settings, kms: KMSClient | undefined):
   if (settings.webIdentityMode !== 'broker') return [];
   const { keyFile, kmsKeyIds } = settings.broker;
   if (keyFile) return [fileSigningKey(resolvePath(keyFile))];
-  const client = kms ?? new KMSClient({});
+  // Like STS, a hung KMS must fail the request in time to answer it.
+  const client = kms ?? new KMSClient({
+    maxAttempts: 2,
+    requestHandler: {
+      connectionTimeout: 2_000,
+      requestTimeout: 2_000,
+      throwOnRequestTimeout: true,
+    },
+  });
   return kmsKeyIds.map((keyId) => kmsSigningKey(client, keyId));
 }
 
