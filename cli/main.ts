@@ -12,9 +12,11 @@ if (!command) {
   const list = commands
     .map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`)
     .join('\n');
-  const stream = name && name !== '--help' ? process.stderr : process.stdout;
-  stream.write(`usage: aurora-aad <command> [options]\n\n${list}\n`);
-  process.exitCode = name && name !== '--help' ? 2 : 0;
+  const unknown = name !== undefined && name !== '--help';
+  const stream = unknown ? process.stderr : process.stdout;
+  stream.write(`${unknown ? `aurora-aad: unknown command "${name}"\n` : ''}` +
+    `usage: aurora-aad <command> [options]\n\n${list}\n`);
+  process.exitCode = unknown ? 2 : 0;
 } else {
   process.exitCode = await command.run(args);
 }

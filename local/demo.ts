@@ -15,6 +15,9 @@ const stack = await startLocalStack({
   onApiLine: (line) => {
     if (line.includes('"credential.')) auditLines.push(line);
   },
+}).catch((error: unknown) => {
+  process.stderr.write(`demo: ${(error as Error).message}\n`);
+  process.exit(1);
 });
 
 async function askForCredentials(token: string, body: object) {
@@ -58,10 +61,10 @@ try {
     `${JSON.stringify(call?.requestParameters?.principalTags)}`);
   say();
   say('   Use it with psql (the password goes in the environment, never on the command line):');
-  say(`   curl -so ${connection.region}-bundle.pem ${connection.tls.caBundleUrl}`);
+  say(`   curl -so rds-global-bundle.pem ${connection.tls.caBundleUrl}`);
   say('   export PGPASSWORD="<token above>"');
   say(`   psql "host=${connection.host} port=${connection.port} dbname=${connection.database} ` +
-    `user=${dbUser} sslmode=verify-full sslrootcert=${connection.region}-bundle.pem"`);
+    `user=${dbUser} sslmode=verify-full sslrootcert=rds-global-bundle.pem"`);
   say();
 
   say('2. carol (no group grants her orders-prod) is refused');

@@ -2,9 +2,19 @@
  * `npm run stack`: the local stack on its fixed ports until Ctrl-C, for
  * calling the API by hand (see the README).
  */
+import { mkdirSync } from 'node:fs';
 import { startLocalStack } from './stack.js';
 
-const stack = await startLocalStack({ trailFile: '.local/sts-trail.jsonl' });
+// The API's own output (its JSON log lines, audit events among them) is
+// passed through, so what the function logs can be read as it happens.
+mkdirSync('.local', { recursive: true });
+const stack = await startLocalStack({
+  trailFile: '.local/sts-trail.jsonl',
+  onApiLine: (line) => process.stdout.write(`api | ${line}\n`),
+}).catch((error: unknown) => {
+  process.stderr.write(`stack: ${(error as Error).message}\n`);
+  process.exit(1);
+});
 process.stdout.write([
   `API            ${stack.apiUrl}  (POST /v1/credentials, GET /v1/targets)`,
   `Entra stand-in ${stack.entra.url}  (npm run token -- alice)`,

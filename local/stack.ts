@@ -59,11 +59,16 @@ async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalSt
   const mode = options.mode ?? 'broker';
   const apiPort = options.apiPort ?? 3000;
   const apiUrl = `http://127.0.0.1:${apiPort}`;
-  const entra = await startEntraStandIn({ port: options.entraPort ?? 4010 });
-  const sts = await startStsStandIn({
-    account: stackAccount(mode, entra.url, apiUrl),
-    port: options.stsPort ?? 4020,
-    ...(options.trailFile ? { trailFile: options.trailFile } : {}),
+  const entra = await onFreePort(options.entraPort ?? 4010,
+    (port) => startEntraStandIn({ port }));
+  const sts = await onFreePort(options.stsPort ?? 4020, (port) =>
+    startStsStandIn({
+      account: stackAccount(mode, entra.url, apiUrl),
+      port,
+      ...(options.trailFile ? { trailFile: options.trailFile } : {}),
+    })).catch(async (error: unknown) => {
+    await entra.close();
+    throw error;
   });
 
   const copy = options.isolate ? copyService() : undefined;
@@ -93,6 +98,20 @@ async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalSt
       copy?.remove();
     },
   };
+}
+
+// A port already taken almost always means a stack is already running.
+async function onFreePort<T>(port: number, start: (port: number) => Promise<T>):
+  Promise<T> {
+  try {
+    return await start(port);
+  } catch (error) {
+    if ((error as { code?: string }).code === 'EADDRINUSE') {
+      throw new Error(`Port ${port} on 127.0.0.1 is in use: is a local stack ` +
+        'already running (npm run stack, npm run demo)? Stop it first.');
+    }
+    throw error;
+  }
 }
 
 /**

@@ -3,6 +3,7 @@ import type { ErrorCode } from '../errors/codes.js';
 import type { Caller } from '../identity/caller.js';
 import { recordOutcome } from '../telemetry/metrics.js';
 import type { AuditEvent, AuditFields } from './audit-event.js';
+import { logSafe } from './log-safe.js';
 
 /**
  * Collects what one request learns (who called, what was granted, what STS
@@ -26,7 +27,7 @@ class AuditTrail {
       tid: caller.tenantId,
       oid: caller.objectId,
       principal_type: caller.principalType,
-      display_name: caller.displayName,
+      display_name: logSafe(caller.displayName),
       app_id: caller.appId,
       token_version: caller.tokenVersion,
     });

@@ -26,7 +26,8 @@ interface CredentialResponse {
 
 /**
  * IAM authentication requires TLS; clients verify the server against the
- * RDS certificate bundle of the target's region.
+ * RDS certificate bundle. The global bundle holds every region's CAs, so
+ * one file serves every target.
  */
 function connectionFacts(target: Target): ConnectionFacts {
   return {
@@ -37,8 +38,7 @@ function connectionFacts(target: Target): ConnectionFacts {
     region: target.region,
     tls: {
       required: true,
-      caBundleUrl: `https://truststore.pki.rds.amazonaws.com/${target.region}/` +
-        `${target.region}-bundle.pem`,
+      caBundleUrl: 'https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem',
     },
   };
 }

@@ -11,6 +11,7 @@ import type {
 } from 'aws-lambda';
 import { AuditTrail } from '../audit/audit-trail.js';
 import { fingerprintToken } from '../audit/audit-event.js';
+import { logSafe } from '../audit/log-safe.js';
 import { unverifiedTokenHints } from '../audit/unverified-hints.js';
 import { ApiError } from '../errors/api-error.js';
 import { bearerToken } from './bearer-token.js';
@@ -90,7 +91,7 @@ function answersAndAudit(options: RouteOptions): middy.MiddlewareObj<
       request.context.audit = new AuditTrail(options.name, {
         request_id: request.event.requestContext?.requestId ?? '',
         source_ip: http?.sourceIp,
-        user_agent: headers['user-agent'] ?? headers['User-Agent'],
+        user_agent: logSafe(headers['user-agent'] ?? headers['User-Agent']),
       });
     },
     after: (request: Request) => {
@@ -149,7 +150,7 @@ function bodyLimit(): middy.MiddlewareObj<APIGatewayProxyEventV2> {
   return {
     before: (request) => {
       const { body, isBase64Encoded } = request.event;
-      const bytes = body === undefined ? 0
+      const bytes = body === undefined || body === null ? 0
         : isBase64Encoded ? Math.floor(body.length * 3 / 4)
         : Buffer.byteLength(body);
       if (bytes > maxBodyBytes) {

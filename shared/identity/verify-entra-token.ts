@@ -46,6 +46,10 @@ function readUnverified(token: string) {
   if (token.length > maxTokenLength) {
     throw new ApiError('token_malformed', 'The bearer token is too long.');
   }
+  if (!isCanonicalCompactJws(token)) {
+    throw new ApiError('token_malformed',
+      'The bearer token is not a compact JWS in canonical base64url.');
+  }
   let header: ReturnType<typeof decodeProtectedHeader>;
   let claims: ReturnType<typeof decodeJwt>;
   try {
@@ -74,6 +78,17 @@ function readUnverified(token: string) {
     );
   }
   return { tenantId: typeof claims.tid === 'string' ? claims.tid : '' };
+}
+
+// One spelling per token: no padding, and every segment re-encodes to
+// itself (base64url decoders ignore a last character's spare bits). Other
+// spellings of a valid token would verify too, yet fingerprint differently
+// in the audit log.
+function isCanonicalCompactJws(token: string): boolean {
+  const segments = token.split('.');
+  return segments.length === 3 && segments.every((segment) =>
+    /^[A-Za-z0-9_-]*$/.test(segment) &&
+    Buffer.from(segment, 'base64url').toString('base64url') === segment);
 }
 
 function keysFor(tenantId: string, options: VerifyOptions): JWTVerifyGetKey {

@@ -75,7 +75,9 @@ function stsError(error: unknown, roleArn: string): ApiError {
     case 'ExpiredToken':
       return new ApiError(
         'token_expired',
-        'STS found the token expired; get a new one.',
+        'STS found the web identity token expired: get a new token; in ' +
+          'broker mode, check the function clock and ' +
+          'BROKER_TOKEN_LIFETIME_SECONDS.',
         options,
       );
     case 'AccessDenied':

@@ -132,7 +132,7 @@ describe('POST /v1/credentials', () => {
         region: 'eu-west-1',
         tls: {
           required: true,
-          caBundleUrl: 'https://truststore.pki.rds.amazonaws.com/eu-west-1/eu-west-1-bundle.pem',
+          caBundleUrl: 'https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem',
         },
       },
     });
@@ -353,6 +353,39 @@ describe('POST /v1/credentials with bad input', () => {
     expect(theOnlyAuditEvent()).toMatchObject({
       event: 'credential.denied', reason_code: 'request_body_invalid',
     });
+  });
+
+  it.each([
+    ['no body at all', undefined],
+    ['a null body (as some gateways send it)', null],
+    ['an empty body', ''],
+  ])('answers request_body_invalid for %s', async (_, raw) => {
+    const event = httpApiEvent({
+      method: 'POST', path: '/v1/credentials',
+      headers: { 'content-type': 'application/json',
+        authorization: `Bearer ${await tokenFor({ user: 'alice' })}` },
+    });
+    (event as { body?: string | null }).body = raw;
+
+    const response = await credentials(event, lambdaContext('credentials'));
+
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(String(response.body)).code).toBe('request_body_invalid');
+    expect(theOnlyAuditEvent().reason_code).toBe('request_body_invalid');
+  });
+
+  it('keeps tokens and control characters out of the logged User-Agent', async () => {
+    const token = await tokenFor({ user: 'carol' });
+
+    await post(token, { target: 'orders-prod' }, {
+      'content-type': 'application/json',
+      'user-agent': `ua-${token} \u202e\u0000${'x'.repeat(8000)}`,
+    });
+
+    const audit = theOnlyAuditEvent();
+    expect(String(audit.user_agent)).toMatch(/^ua-\[redacted\] \?\?x+…$/);
+    expect(String(audit.user_agent).length).toBeLessThanOrEqual(257);
+    expectNoSecretIn(stdout.lines, token);
   });
 
   it('refuses a body over 8 KiB before parsing it', async () => {

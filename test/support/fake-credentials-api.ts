@@ -51,7 +51,7 @@ function credentialResponse(engine: 'postgres' | 'mysql', token: string): Creden
       region: 'eu-west-1',
       tls: {
         required: true,
-        caBundleUrl: 'https://truststore.pki.rds.amazonaws.com/eu-west-1/eu-west-1-bundle.pem',
+        caBundleUrl: 'https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem',
       },
     },
   };

@@ -140,6 +140,22 @@ describe('verifyEntraToken refuses', () => {
     expect(await refusal('not.a-jwt')).toBe('token_malformed');
   });
 
+  it('another spelling of a valid token (padding, spare bits)', async () => {
+    const token = await entra.issueToken({ user: 'alice' });
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    const last = signature.at(-1)!;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    // 256-byte signatures leave 4 spare bits in the last character.
+    const sibling = alphabet[alphabet.indexOf(last) ^ 1]!;
+
+    expect(await refusal(`${token}==`)).toBe('token_malformed');
+    expect(await refusal(`${header}.${payload}.${signature.slice(0, -1)}${sibling}`))
+      .toBe('token_malformed');
+    await expect(verifyEntraToken(token, options)).resolves.toMatchObject({
+      objectId: 'c87be44a-faf5-4c45-addf-91578618fbca',
+    });
+  });
+
   it('an oversized token as malformed', async () => {
     const token = await entra.issueToken({
       user: 'alice', extraClaims: { padding: 'x'.repeat(20_000) },
