@@ -155,7 +155,7 @@ export interface components {
                 required: true;
                 /**
                  * Format: uri
-                 * @description The RDS CA bundle for the region.
+                 * @description The RDS CA bundle (the global one, valid for every region).
                  */
                 caBundleUrl: string;
             };
