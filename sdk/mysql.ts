@@ -5,25 +5,15 @@
  * asks the credentials provider for a token on every new connection.
  */
 import type { PoolOptions } from 'mysql2';
-import type { CredentialsProvider } from './credentials-provider.js';
-import { AuroraAadError } from './errors.js';
-import { loadRdsCa } from './rds-ca.js';
-import type { RdsCaOptions } from './rds-ca.js';
+import { targetConnection } from './target-connection.js';
+import type { TargetConnectionOptions } from './target-connection.js';
 
-/** Which target, and optionally another route to it. */
-interface MysqlConfigOptions extends RdsCaOptions {
-  readonly provider: CredentialsProvider;
-  readonly target: string;
-  readonly dbUser?: string;
-  /**
-   * Connect here instead of the cluster endpoint. mysql2 checks the
-   * certificate's name only against a host name, so through an IP address
-   * the chain is verified but not the name.
-   */
-  readonly host?: string;
-  readonly port?: number;
-  readonly database?: string;
-}
+/**
+ * Which target, and optionally another route to it. mysql2 checks the
+ * certificate's name only against a host name, so through an IP address
+ * `host` the chain is verified but not the name.
+ */
+type MysqlConfigOptions = TargetConnectionOptions;
 
 /**
  * Asks for credentials once (endpoint, user, database) and returns pool
@@ -33,32 +23,17 @@ interface MysqlConfigOptions extends RdsCaOptions {
  * const pool = mysql.createPool(await mysqlConfig({ provider, target: 'inventory' }));
  */
 async function mysqlConfig(options: MysqlConfigOptions): Promise<PoolOptions> {
-  const first = await options.provider.getCredentials({
-    target: options.target,
-    ...(options.dbUser ? { dbUser: options.dbUser } : {}),
-  });
-  const { connection } = first;
-  if (connection.engine !== 'mysql') {
-    throw new AuroraAadError(
-      'engine_mismatch',
-      `Target ${options.target} is ${connection.engine}, not mysql; use pgConfig.`,
-    );
-  }
-  const ca = await loadRdsCa(options, connection.tls.caBundleUrl);
-  const request = { target: options.target, dbUser: first.dbUser };
-  const database = options.database ?? connection.database;
+  const target = await targetConnection(options, 'mysql');
 
   return {
-    host: options.host ?? connection.host,
-    port: options.port ?? connection.port,
-    user: first.dbUser,
-    ...(database ? { database } : {}),
-    ssl: { ca, rejectUnauthorized: true, verifyIdentity: true },
+    host: target.host,
+    port: target.port,
+    user: target.user,
+    ...(target.database ? { database: target.database } : {}),
+    ssl: { ca: target.ca, rejectUnauthorized: true, verifyIdentity: true },
     authPlugins: {
-      mysql_clear_password: () => async () => {
-        const { token } = await options.provider.getCredentials(request);
-        return Buffer.from(`${token}\0`);
-      },
+      mysql_clear_password: () => async () =>
+        Buffer.from(`${await target.token()}\0`),
     },
   };
 }

@@ -5,27 +5,11 @@
  * that one API call per refresh, not one per connection.
  */
 import type { PoolConfig } from 'pg';
-import type { CredentialsProvider } from './credentials-provider.js';
-import { AuroraAadError } from './errors.js';
-import { loadRdsCa } from './rds-ca.js';
-import type { RdsCaOptions } from './rds-ca.js';
+import { targetConnection } from './target-connection.js';
+import type { TargetConnectionOptions } from './target-connection.js';
 
 /** Which target, and optionally another route to it. */
-interface PgConfigOptions extends RdsCaOptions {
-  readonly provider: CredentialsProvider;
-  readonly target: string;
-  /** Needed when the caller is granted several users on the target. */
-  readonly dbUser?: string;
-  /**
-   * Connect here instead of the cluster endpoint (a tunnel or port
-   * forward). The token is still for the endpoint, and TLS still checks the
-   * server certificate against the endpoint's name.
-   */
-  readonly host?: string;
-  readonly port?: number;
-  /** Default: the target's database. */
-  readonly database?: string;
-}
+type PgConfigOptions = TargetConnectionOptions;
 
 /**
  * Asks for credentials once (to learn the endpoint, user and database) and
@@ -39,29 +23,15 @@ interface PgConfigOptions extends RdsCaOptions {
  * });
  */
 async function pgConfig(options: PgConfigOptions): Promise<PoolConfig> {
-  const first = await options.provider.getCredentials({
-    target: options.target,
-    ...(options.dbUser ? { dbUser: options.dbUser } : {}),
-  });
-  const { connection } = first;
-  if (connection.engine !== 'postgres') {
-    throw new AuroraAadError(
-      'engine_mismatch',
-      `Target ${options.target} is ${connection.engine}, not postgres; use mysqlConfig.`,
-    );
-  }
-  const ca = await loadRdsCa(options, connection.tls.caBundleUrl);
-  const request = { target: options.target, dbUser: first.dbUser };
+  const target = await targetConnection(options, 'postgres');
 
   return {
-    host: options.host ?? connection.host,
-    port: options.port ?? connection.port,
-    user: first.dbUser,
-    ...(options.database ?? connection.database
-      ? { database: options.database ?? connection.database }
-      : {}),
-    password: async () => (await options.provider.getCredentials(request)).token,
-    ssl: { ca, rejectUnauthorized: true, servername: connection.host },
+    host: target.host,
+    port: target.port,
+    user: target.user,
+    ...(target.database ? { database: target.database } : {}),
+    password: target.token,
+    ssl: { ca: target.ca, rejectUnauthorized: true, servername: target.endpoint },
   };
 }
 
