@@ -7,6 +7,7 @@
 import createClient from 'openapi-fetch';
 import type { components, paths } from './api-types.js';
 import { ApiProblemError, AuroraAadError } from './errors.js';
+import { requireSecureUrl } from './secure-url.js';
 import type { Problem } from './errors.js';
 
 /** `POST /v1/credentials` body: a target and, when ambiguous, a database user. */
@@ -90,6 +91,7 @@ async function send<T>(baseUrl: string, request: () => Promise<T>): Promise<T> {
  * const { targets } = await api.listTargets();
  */
 function createApiClient(options: ApiClientOptions): ApiClient {
+  requireSecureUrl(options.baseUrl, 'API URL');
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const http = createClient<paths>({
     baseUrl,

@@ -5,6 +5,7 @@
  * works the same way.
  */
 import * as oidc from 'openid-client';
+import { requireSecureUrl } from './secure-url.js';
 
 /** An Entra tenant and the client application that signs in to it. */
 interface EntraAuthority {
@@ -18,11 +19,6 @@ interface EntraAuthority {
 
 const PUBLIC_CLOUD = 'https://login.microsoftonline.com';
 
-/** Plain HTTP is allowed for this machine only: the local stack. */
-function isLoopback(url: URL): boolean {
-  return ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-}
-
 /**
  * Builds the configuration. `clientAuth` defaults to none: the CLI is a
  * public client. Throws when the authority is plain HTTP anywhere but the
@@ -32,13 +28,8 @@ function entraConfiguration(
   authority: EntraAuthority,
   clientAuth: oidc.ClientAuth = oidc.None(),
 ): oidc.Configuration {
-  const host = new URL(authority.authorityHost ?? PUBLIC_CLOUD);
-  if (host.protocol !== 'https:' && !(host.protocol === 'http:' && isLoopback(host))) {
-    throw new Error(
-      `The Entra authority ${host.origin} is not HTTPS; set the authority host to ` +
-        'https://login.microsoftonline.com or a loopback development IdP.',
-    );
-  }
+  const host = requireSecureUrl(authority.authorityHost ?? PUBLIC_CLOUD,
+    'Entra authority');
   const root = `${host.origin}/${encodeURIComponent(authority.tenant)}`;
   const config = new oidc.Configuration(
     {

@@ -76,7 +76,7 @@ function createRuntime(
       maxAttempts: settings.stsMaxAttempts,
       // A hung STS must fail the request in time to answer and audit it.
       requestHandler: {
-        connectionTimeout: settings.stsTimeoutMs,
+        connectionTimeout: 1_000,
         requestTimeout: settings.stsTimeoutMs,
         throwOnRequestTimeout: true,
       },
@@ -105,8 +105,8 @@ function brokerKeys(settings: Settings, kms: KMSClient | undefined):
   const client = kms ?? new KMSClient({
     maxAttempts: 2,
     requestHandler: {
-      connectionTimeout: 2_000,
-      requestTimeout: 2_000,
+      connectionTimeout: 1_000,
+      requestTimeout: 1_500,
       throwOnRequestTimeout: true,
     },
   });

@@ -30,19 +30,22 @@ const trustPoliciesCommand: Command = {
       process.stderr.write(`${(error as Error).message}\n${usage}\n`);
       return 2;
     }
-    if (!values.issuer?.startsWith('https://') &&
-      !values.issuer?.startsWith('http://127.0.0.1')) {
+    const issuer = brokerIssuer(values.issuer);
+    if (!issuer) {
       process.stderr.write(`--issuer must be the API's https URL.\n${usage}\n`);
       return 2;
     }
 
     const mapping = loadMapping(values.mapping);
-    const broker = { issuer: values.issuer, audience: values.audience };
+    const broker = { issuer, audience: values.audience };
     const roles = trustPolicies(mapping, broker);
-    const accounts = [...new Set(roles.map(({ roleArn }) => roleArn.split(':')[4]!))];
+    // One provider per account and partition the mapped roles live in.
+    const places = [...new Set(roles.map(({ roleArn }) =>
+      roleArn.split(':').slice(1, 5).join(':')))];
     process.stdout.write(`${JSON.stringify({
-      oidcProviders: accounts.map((account) => ({
-        arn: oidcProviderArn(broker.issuer, account),
+      oidcProviders: places.map((place) => ({
+        arn: oidcProviderArn(broker.issuer, place.split(':')[3]!,
+          place.split(':')[0]),
         cloudFormation: {
           Type: 'AWS::IAM::OIDCProvider',
           Properties: { Url: broker.issuer, ClientIdList: [broker.audience] },
@@ -53,5 +56,14 @@ const trustPoliciesCommand: Command = {
     return 0;
   },
 };
+
+// The issuer exactly as the function states it (BROKER_ISSUER, trailing
+// slash removed): https, or http on the loopback for the local stack.
+function brokerIssuer(value: string | undefined): string | undefined {
+  if (!value || !URL.canParse(value)) return undefined;
+  const { protocol, hostname } = new URL(value);
+  const local = protocol === 'http:' && ['127.0.0.1', 'localhost'].includes(hostname);
+  return protocol === 'https:' || local ? value.replace(/\/+$/, '') : undefined;
+}
 
 export { trustPoliciesCommand };

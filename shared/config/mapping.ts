@@ -71,7 +71,7 @@ function checkReferences(
         `"${rule.id}" is used by an earlier rule; rule ids must be unique`);
     }
     seen.add(rule.id);
-    if (!(rule.grant.target in mapping.targets)) {
+    if (!Object.hasOwn(mapping.targets, rule.grant.target)) {
       problems.push(`${source}:${lineAt([...at, 'grant', 'target'])}: ` +
         `rules.${index}.grant.target "${rule.grant.target}" is not one of ` +
         `targets (${Object.keys(mapping.targets).join(', ') || 'none'})`);

@@ -5,14 +5,23 @@ import * as z from 'zod';
  * read and validated once, when a function starts; a wrong value stops the
  * start with the variable's name and what it expects.
  */
+// Keys and issuers are trusted only over TLS, or on this machine.
+function httpsOrLoopback(url: string): boolean {
+  if (!URL.canParse(url)) return false;
+  const { protocol, hostname } = new URL(url);
+  return protocol === 'https:' ||
+    (protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(hostname));
+}
+
 const settingsSchema = z.object({
   MAPPING_FILE: z.string().min(1).default('config/mapping.yaml'),
-  ENTRA_AUTHORITY_HOST: z.url().default('https://login.microsoftonline.com'),
+  ENTRA_AUTHORITY_HOST: z.url().default('https://login.microsoftonline.com')
+    .refine(httpsOrLoopback, 'must be an https URL (http only on the loopback)'),
   TOKEN_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300)
     .default(60),
   JWKS_COOLDOWN_SECONDS: z.coerce.number().int().min(1).max(3600)
     .default(30),
-  JWKS_TIMEOUT_MS: z.coerce.number().int().min(100).max(10_000)
+  JWKS_TIMEOUT_MS: z.coerce.number().int().min(100).max(5_000)
     .default(3_000),
   TOKEN_FINGERPRINT_KEY: z.string().min(32, {
     message: 'must be at least 32 characters of secret material',
@@ -24,8 +33,8 @@ const settingsSchema = z.object({
     .default(1000),
   WEB_IDENTITY_MODE: z.enum(['broker', 'pass-through']).default('broker'),
   BROKER_ISSUER: z.union([z.literal(''), z.url()]).default('')
-    .refine((url) => url === '' || /^https:\/\/|^http:\/\/(127\.0\.0\.1|localhost)[:/]/
-      .test(url), 'must be an https URL (http only on the loopback)')
+    .refine((url) => url === '' || httpsOrLoopback(url),
+      'must be an https URL (http only on the loopback)')
     .transform((url) => url.replace(/\/+$/, '')),
   BROKER_AUDIENCE: z.string().min(1).default('sts.amazonaws.com'),
   BROKER_KMS_KEY_IDS: z.string().default(''),
@@ -33,6 +42,13 @@ const settingsSchema = z.object({
   BROKER_TOKEN_LIFETIME_SECONDS: z.coerce.number().int().min(60).max(900)
     .default(300),
 }).superRefine((env, context) => {
+  // Each STS attempt may wait a second to connect and STS_TIMEOUT_MS for the
+  // answer; all attempts must end well inside the function's 20 s timeout.
+  if (env.STS_MAX_ATTEMPTS * (1_000 + env.STS_TIMEOUT_MS) > 9_000) {
+    context.addIssue({ code: 'custom', path: ['STS_TIMEOUT_MS'], message:
+      'times STS_MAX_ATTEMPTS (plus 1 s to connect each) must stay within ' +
+      '9 s, inside the function timeout' });
+  }
   if (env.WEB_IDENTITY_MODE !== 'broker') return;
   if (!env.BROKER_ISSUER) {
     context.addIssue({ code: 'custom', path: ['BROKER_ISSUER'], message:

@@ -46,7 +46,7 @@ async function issueCredentials(
     const identity = await runtime.webIdentity(caller, grant, token);
     audit.record({ web_identity_jti: identity.jti });
 
-    return assumeGrantRole(runtime.sts, identity.token, grant, sessionName);
+    return assumeGrantRole(runtime.sts, identity, grant, sessionName);
   });
   audit.record({ sts_cache: cache, sts_request_id: session.stsRequestId });
 

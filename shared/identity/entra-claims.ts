@@ -57,13 +57,18 @@ function checkIssuer(claims: Claims) {
 
 function checkTenant(claims: Claims, issuerTenant: string, rules: ClaimRules) {
   if (!rules.tenants.includes(issuerTenant) || claims.tid !== issuerTenant) {
-    throw new ApiError(
-      'token_tenant_not_allowed',
-      'The token was issued by a tenant that is not in the mapping\'s ' +
-        'tenants list.',
-    );
+    throw tenantNotAllowed();
   }
   return issuerTenant;
+}
+
+/** The refusal of a token from a tenant the mapping does not trust. */
+function tenantNotAllowed(): ApiError {
+  return new ApiError(
+    'token_tenant_not_allowed',
+    'The token was issued by a tenant that is not in the mapping\'s ' +
+      'tenants list.',
+  );
 }
 
 function checkAudience(claims: Claims, rules: ClaimRules): void {
@@ -164,5 +169,5 @@ function firstString(...values: unknown[]): string | undefined {
     typeof value === 'string' && value.length > 0);
 }
 
-export { checkEntraClaims };
+export { checkEntraClaims, tenantNotAllowed };
 export type { ClaimRules };

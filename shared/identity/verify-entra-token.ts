@@ -2,7 +2,7 @@ import { compactVerify, decodeJwt, decodeProtectedHeader, errors } from 'jose';
 import type { JWTVerifyGetKey } from 'jose';
 import { ApiError } from '../errors/api-error.js';
 import type { Caller } from './caller.js';
-import { checkEntraClaims } from './entra-claims.js';
+import { checkEntraClaims, tenantNotAllowed } from './entra-claims.js';
 import type { ClaimRules } from './entra-claims.js';
 import type { TenantKeySets } from './key-sets.js';
 
@@ -70,6 +70,10 @@ function readUnverified(token: string) {
         '"none" and HMAC, are refused.',
     );
   }
+  if (typeof header.kid !== 'string' || header.kid === '') {
+    throw new ApiError('token_key_unknown',
+      'The token names no signing key (kid); Entra access tokens always do.');
+  }
   if ('nonce' in header) {
     throw new ApiError(
       'token_audience_invalid',
@@ -92,19 +96,14 @@ function isCanonicalCompactJws(token: string): boolean {
 }
 
 function keysFor(tenantId: string, options: VerifyOptions): JWTVerifyGetKey {
-  if (!options.tenants.includes(tenantId)) {
-    throw new ApiError(
-      'token_tenant_not_allowed',
-      'The token was issued by a tenant that is not in the mapping\'s ' +
-        'tenants list.',
-    );
-  }
+  if (!options.tenants.includes(tenantId)) throw tenantNotAllowed();
   const keys = options.keySets.forTenant(tenantId);
   return async (header, input) => {
     try {
       return await keys(header, input);
     } catch (error) {
-      if (error instanceof errors.JWKSNoMatchingKey) {
+      if (error instanceof errors.JWKSNoMatchingKey ||
+        error instanceof errors.JWKSMultipleMatchingKeys) {
         throw new ApiError(
           'token_key_unknown',
           'The token names a signing key the tenant does not publish.',

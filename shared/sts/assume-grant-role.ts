@@ -2,6 +2,7 @@ import { AssumeRoleWithWebIdentityCommand } from '@aws-sdk/client-sts';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { ApiError } from '../errors/api-error.js';
 import { timeStsCall } from '../telemetry/upstream-metrics.js';
+import type { WebIdentity } from '../broker/web-identity-source.js';
 import type { Grant } from '../grants/grants-for.js';
 import { sessionPolicy } from './session-policy.js';
 
@@ -29,14 +30,14 @@ const sessionSeconds = 900;
  */
 async function assumeGrantRole(
   sts: STSClient,
-  webIdentityToken: string,
+  identity: WebIdentity,
   grant: Grant,
   sessionName: string,
 ): Promise<AssumedSession> {
   const command = new AssumeRoleWithWebIdentityCommand({
     RoleArn: grant.roleArn,
     RoleSessionName: sessionName,
-    WebIdentityToken: webIdentityToken,
+    WebIdentityToken: identity.token,
     DurationSeconds: sessionSeconds,
     Policy: sessionPolicy(grant.target, grant.dbUser),
   });
@@ -45,7 +46,7 @@ async function assumeGrantRole(
   try {
     answer = await timeStsCall(() => sts.send(command));
   } catch (error) {
-    throw stsError(error, grant.roleArn);
+    throw stsError(error, grant.roleArn, identity.jti !== undefined);
   }
 
   const credentials = answer.Credentials;
@@ -65,7 +66,8 @@ async function assumeGrantRole(
   };
 }
 
-function stsError(error: unknown, roleArn: string): ApiError {
+function stsError(error: unknown, roleArn: string, brokered: boolean):
+  ApiError {
   const failure = error as { name?: string; $metadata?: { httpStatusCode?: number } };
   const code = (failure.name ?? '').replace(/Exception$/, '');
   const status = failure.$metadata?.httpStatusCode;
@@ -73,11 +75,19 @@ function stsError(error: unknown, roleArn: string): ApiError {
 
   switch (code) {
     case 'ExpiredToken':
+      // The broker's own token, minted a moment ago: a clock or setting
+      // problem here, not the caller's.
+      if (brokered) {
+        return new ApiError(
+          'sts_token_rejected',
+          'STS found the broker\'s web identity token expired: check the ' +
+            'function clock and BROKER_TOKEN_LIFETIME_SECONDS.',
+          options,
+        );
+      }
       return new ApiError(
         'token_expired',
-        'STS found the web identity token expired: get a new token; in ' +
-          'broker mode, check the function clock and ' +
-          'BROKER_TOKEN_LIFETIME_SECONDS.',
+        'STS found the token expired; get a new one.',
         options,
       );
     case 'AccessDenied':

@@ -37,6 +37,12 @@ describe('createApiClient', () => {
     expect(targets).toEqual([expect.objectContaining({ target: 'orders-prod', dbUsers: ['app_reader'] })]);
   });
 
+  it('refuses an API URL that would carry tokens in the clear', () => {
+    expect(() => createApiClient({
+      baseUrl: 'http://api.example.com', tokenSource: fromFunction(() => ENTRA_TOKEN),
+    })).toThrow(/API URL http:\/\/api\.example\.com is not HTTPS/);
+  });
+
   it('turns a problem document into ApiProblemError with code, status and request id', async () => {
     const client = createApiClient({ baseUrl: api.url, tokenSource: fromFunction(() => 'wrong') });
 

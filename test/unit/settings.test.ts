@@ -45,6 +45,20 @@ describe('readSettings', () => {
     })).toThrow(/not both/);
   });
 
+  it('refuses STS timeouts that would outlast the function', () => {
+    expect(() => readSettings({
+      TOKEN_FINGERPRINT_KEY: key, WEB_IDENTITY_MODE: 'pass-through',
+      STS_MAX_ATTEMPTS: '5', STS_TIMEOUT_MS: '5000',
+    })).toThrow(/STS_TIMEOUT_MS: times STS_MAX_ATTEMPTS/);
+  });
+
+  it('refuses to fetch Entra keys over plain http off the loopback', () => {
+    expect(() => readSettings({
+      TOKEN_FINGERPRINT_KEY: key, WEB_IDENTITY_MODE: 'pass-through',
+      ENTRA_AUTHORITY_HOST: 'http://login.example.com',
+    })).toThrow(/ENTRA_AUTHORITY_HOST: must be an https URL/);
+  });
+
   it('refuses a plain-http issuer off the loopback', () => {
     expect(() => readSettings({
       TOKEN_FINGERPRINT_KEY: key, BROKER_ISSUER: 'http://auth.example.com',

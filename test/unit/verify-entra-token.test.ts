@@ -179,6 +179,20 @@ describe('verifyEntraToken refuses', () => {
       .toBe('token_key_unknown');
   });
 
+  it('a token that names no signing key, before any key is fetched', async () => {
+    const before = entra.stats.jwksRequests;
+
+    const [header, payload, signature] = (await entra.issueToken({ user: 'alice' }))
+      .split('.') as [string, string, string];
+    const { kid: _kid, ...withoutKid } = JSON.parse(
+      Buffer.from(header, 'base64url').toString()) as Record<string, unknown>;
+    const kidless = Buffer.from(JSON.stringify(withoutKid)).toString('base64url');
+
+    expect(await refusal(`${kidless}.${payload}.${signature}`))
+      .toBe('token_key_unknown');
+    expect(entra.stats.jwksRequests).toBe(before);
+  });
+
   it('a token whose signature was tampered with', async () => {
     expect(await refusal({ user: 'alice', forge: 'bad-signature' }))
       .toBe('token_signature_invalid');
