@@ -37,16 +37,17 @@ interface RouteOptions {
   handle: (request: RouteRequest) => Promise<unknown>;
 }
 
-type RouteContext = Context & { audit: AuditTrail };
+type RouteContext = Context & { audit: AuditTrail; bearer: string };
 
 // A credential request is a few dozen bytes; far more is not one.
 const maxBodyBytes = 8 * 1024;
 
 /**
  * Wraps a route's domain function as an API Gateway (HTTP API, payload 2.0)
- * handler: header normalisation, body limits and JSON parsing, the bearer
- * token, the problem+json rendering of every error, and exactly one audit
- * event per request.
+ * handler: header normalisation, the bearer token (before anything looks
+ * at the body, so a caller without one learns nothing but that), body
+ * limits and JSON parsing, the problem+json rendering of every error, and
+ * exactly one audit event per request.
  */
 function httpRoute(options: RouteOptions) {
   const handler = middy<APIGatewayProxyEventV2,
@@ -54,17 +55,14 @@ function httpRoute(options: RouteOptions) {
     .use(injectLambdaContext(options.logger, { resetKeys: true }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .use(answersAndAudit(options))
-    .use(httpHeaderNormalizer());
+    .use(httpHeaderNormalizer())
+    .use(bearer(options.fingerprintKey));
   if (options.jsonBody) handler.use(bodyLimit()).use(httpJsonBodyParser());
 
   return handler.handler(async (event, context) => {
-    const token = bearerToken(event.headers);
-    context.audit.record({
-      token_fingerprint: fingerprintToken(options.fingerprintKey, token),
-    });
     const body = await options.handle({
       body: event.body,
-      token,
+      token: context.bearer,
       audit: context.audit,
     });
     return {
@@ -144,6 +142,22 @@ function asApiError(error: unknown, logger: Logger): ApiError {
   });
   return new ApiError('internal_error',
     'The request failed unexpectedly; quote the requestId when reporting it.');
+}
+
+// Takes the bearer token from the (normalised) headers and names it in the
+// audit event by its fingerprint only.
+function bearer(fingerprintKey: string): middy.MiddlewareObj<
+  APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error,
+  RouteContext> {
+  return {
+    before: (request: Request) => {
+      const token = bearerToken(request.event.headers);
+      request.context.bearer = token;
+      request.context.audit.record({
+        token_fingerprint: fingerprintToken(fingerprintKey, token),
+      });
+    },
+  };
 }
 
 function bodyLimit(): middy.MiddlewareObj<APIGatewayProxyEventV2> {

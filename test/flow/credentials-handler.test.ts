@@ -324,6 +324,8 @@ describe('POST /v1/credentials with bad input', () => {
       'token_missing'],
     ['a non-JSON content type', 'alice', { 'content-type': 'text/plain' }, 415,
       'unsupported_media_type'],
+    ['no token before looking at the body', undefined,
+      { 'content-type': 'text/plain' }, 401, 'token_missing'],
   ])('refuses %s', async (_, user, headers, status, code) => {
     const token = user ? await tokenFor({ user }) : undefined;
 
