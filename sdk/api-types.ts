@@ -212,7 +212,10 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description insufficient_scope, groups_overage or no_grant. */
+        /**
+         * @description insufficient_scope (with a WWW-Authenticate challenge naming the
+         *     scope), groups_overage or no_grant.
+         */
         Forbidden: {
             headers: {
                 "WWW-Authenticate": components["headers"]["WwwAuthenticate"];

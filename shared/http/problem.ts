@@ -6,8 +6,8 @@ const realm = 'aurora-aad';
 
 /**
  * Renders an ApiError as an RFC 9457 problem document with the headers the
- * status calls for: `WWW-Authenticate` on 401 and 403 (RFC 6750) and
- * `Retry-After` on 503.
+ * error calls for: `WWW-Authenticate` (RFC 6750) on every 401 and on
+ * insufficient_scope, and `Retry-After` on 503.
  */
 function problemResponse(
   error: ApiError,

@@ -3,7 +3,7 @@ import type { AuditEvent } from '../audit/audit-event.js';
 
 /**
  * The names of the metrics the functions emit, in one place: the alarms in
- * ops/resources/alarms.yml and docs/audit.md name the same ones, and the
+ * ops/alarms.yml and docs/audit.md name the same ones, and the
  * template test checks the alarms against this list.
  */
 const metricNames = {

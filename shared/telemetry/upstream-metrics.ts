@@ -4,10 +4,9 @@ import { metricNames, metrics } from './metrics.js';
 
 /**
  * Runs one STS call and records its latency and whether it failed, for the
- * STS failure-rate alarm and the latency graph. Wrap exactly the
- * AssumeRoleWithWebIdentity call:
- * `await timeStsCall(() => assumeGrantRole(...))`. The result or the error
- * passes through untouched.
+ * STS failure-rate alarm and the latency graph. It wraps exactly the SDK
+ * call, `timeStsCall(() => sts.send(command))` in assume-grant-role.ts;
+ * the result or the error passes through untouched.
  */
 async function timeStsCall<T>(call: () => Promise<T>): Promise<T> {
   const startedAt = performance.now();
