@@ -38,11 +38,11 @@ async function oidcDocument(
       body: JSON.stringify(body),
     };
   } catch (error) {
-    return problemResponse(asApiError(error, runtime), requestId);
+    return problemResponse(keyReadFailure(error, runtime), requestId);
   }
 }
 
-function asApiError(error: unknown, runtime: Runtime): ApiError {
+function keyReadFailure(error: unknown, runtime: Runtime): ApiError {
   if (error instanceof ApiError) return error;
   runtime.logger.error('The broker public keys could not be read', {
     error_name: (error as Error).name,
