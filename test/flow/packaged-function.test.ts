@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyService } from '../../local/service-copy.js';
 import { brokerKeyFile } from '../support/broker-key.js';
+import { debianPython, requirePeer } from '../support/debian-peers.js';
 
 // `osls package` as a deploy would run it, in a private copy of the service,
 // then each packaged function unzipped and started the way Lambda starts it:
@@ -28,7 +29,7 @@ afterAll(() => {
 
 function unzip(name: string): string {
   const dir = mkdtempSync(join(tmpdir(), `aurora-aad-${name}-`));
-  execFileSync('python3', ['-m', 'zipfile', '-e',
+  execFileSync(requirePeer(debianPython, 'python3-botocore'), ['-m', 'zipfile', '-e',
     join(service.dir, '.serverless', `${name}.zip`), dir]);
   return dir;
 }
